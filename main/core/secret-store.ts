@@ -1,0 +1,85 @@
+/**
+ * SecretStore over the OS keychain (keytar). There is no plaintext fallback: when the keychain
+ * is unavailable or locked, every call fails with a RoleTrayError('keychain') that says so.
+ */
+import { RoleTrayError } from './errors';
+import type { SecretStore } from './ports';
+
+type Keytar = typeof import('keytar');
+
+let keytarPromise: Promise<Keytar> | undefined;
+
+async function loadKeytar(): Promise<Keytar> {
+  keytarPromise ??= import('keytar').then(
+    (m) => ((m as unknown as { default?: Keytar }).default ?? m) as Keytar,
+    (e: unknown) => {
+      keytarPromise = undefined;
+      throw keychainError('the keychain module could not be loaded', e);
+    },
+  );
+  return keytarPromise;
+}
+
+function keychainName(): string {
+  if (process.platform === 'darwin') return 'macOS Keychain';
+  if (process.platform === 'win32') return 'Windows Credential Manager';
+  return 'Secret Service keyring (GNOME Keyring/KWallet)';
+}
+
+function keychainError(what: string, cause: unknown): RoleTrayError {
+  const detail = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+  return new RoleTrayError('keychain', `the OS keychain (${keychainName()}) is not available: ${what} (${detail})`, {
+    hint:
+      process.platform === 'linux'
+        ? 'start and unlock your keyring (gnome-keyring-daemon) in a desktop/D-Bus session; RoleTray never stores keys in plaintext'
+        : 'unlock your keychain and try again; RoleTray never stores keys in plaintext',
+    cause,
+  });
+}
+
+export class KeytarSecretStore implements SecretStore {
+  constructor(readonly service: string) {}
+
+  private async call<T>(what: string, fn: (k: Keytar) => Promise<T>): Promise<T> {
+    const k = await loadKeytar();
+    try {
+      return await fn(k);
+    } catch (e) {
+      throw keychainError(what, e);
+    }
+  }
+
+  get(account: string): Promise<string | null> {
+    return this.call(`reading "${account}"`, (k) => k.getPassword(this.service, account));
+  }
+
+  set(account: string, secret: string): Promise<void> {
+    return this.call(`saving "${account}"`, (k) => k.setPassword(this.service, account, secret));
+  }
+
+  delete(account: string): Promise<boolean> {
+    return this.call(`deleting "${account}"`, (k) => k.deletePassword(this.service, account));
+  }
+
+  async list(): Promise<string[]> {
+    const creds = await this.call('listing entries', (k) => k.findCredentials(this.service));
+    return creds.map((c) => c.account);
+  }
+}
+
+/** In-memory store: only for unit tests of pure logic and the sandbox demo, never a fallback. */
+export class MemorySecretStore implements SecretStore {
+  private readonly map = new Map<string, string>();
+  async get(account: string): Promise<string | null> {
+    return this.map.get(account) ?? null;
+  }
+  async set(account: string, secret: string): Promise<void> {
+    this.map.set(account, secret);
+  }
+  async delete(account: string): Promise<boolean> {
+    return this.map.delete(account);
+  }
+  async list(): Promise<string[]> {
+    return [...this.map.keys()];
+  }
+}
