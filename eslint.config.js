@@ -25,7 +25,7 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: 'main/core, main/sandbox and main/cli run in plain Node: no electron.' }],
-          patterns: [{ group: ['**/app/**', '**/renderer/**', '**/preload/**'], message: 'core may not depend on the app layers.' }],
+          patterns: [{ group: ['**/app/**', '**/renderer/**', '**/preload/**', '!**/preload/contract'], message: 'core may not depend on the app layers (only the IPC contract types).' }],
         },
       ],
     },

@@ -35,9 +35,9 @@ export function createCore(opts: CoreOptions = {}): Core {
   const logger = opts.logger ?? new FileLogger(paths.logDir);
   const cliConfig = new CliConfigFile(paths.cliConfigFile);
   const catalog = new CatalogStore(paths.catalogFile);
-  let manager: SessionManager | undefined;
-  const writer = new CoalescingConfigWriter(cliConfig, () => manager?.managedProfiles() ?? new Set<string>());
-  manager = new SessionManager({
+  const managed = { current: (): ReadonlySet<string> => new Set<string>() };
+  const writer = new CoalescingConfigWriter(cliConfig, () => managed.current());
+  const manager = new SessionManager({
     catalog,
     secrets: opts.secrets ?? new KeytarSecretStore(paths.keychainService),
     sts: opts.sts ?? new AlibabaStsClient(),
@@ -47,5 +47,6 @@ export function createCore(opts: CoreOptions = {}): Core {
     logger,
     env,
   });
+  managed.current = () => manager.managedProfiles();
   return { paths, manager, cliConfig, writer, logger };
 }

@@ -5,7 +5,9 @@
 import { RoleTrayError } from './errors';
 import type { SecretStore } from './ports';
 
-type Keytar = typeof import('keytar');
+import type * as KeytarModule from 'keytar';
+
+type Keytar = typeof KeytarModule;
 
 let keytarPromise: Promise<Keytar> | undefined;
 

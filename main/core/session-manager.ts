@@ -28,10 +28,11 @@ import type { CatalogStore } from './catalog';
 import type { CliConfigFile, CoalescingConfigWriter, ManagedProfile } from './cli-config';
 import { RoleTrayError, asRoleTrayError, invalid, notFound, registerSecret } from './errors';
 import { stsEndpointFor } from './paths';
+import { SESSION_ACCOUNT_PREFIX, readCachedSession, type CachedSession } from './session-cache';
 import type { CallerCredentials, CallerIdentity, Clock, Logger, SecretStore, StsClient } from './ports';
 import { silentLogger, systemClock } from './ports';
 
-export const SESSION_ACCOUNT_PREFIX = 'session:';
+export { SESSION_ACCOUNT_PREFIX };
 const MAX_CHAIN_DEPTH = 5;
 
 export interface IdentityInput {
@@ -64,12 +65,6 @@ export interface ActivityEntry {
   kind: 'assume' | 'refresh' | 'switch' | 'stop' | 'error' | 'identity' | 'role';
   role?: string | undefined;
   message: string;
-}
-
-interface CachedSession {
-  v: 1;
-  creds: SessionCredentials;
-  issuedAt: number;
 }
 
 interface LiveSession {
@@ -328,17 +323,7 @@ export class SessionManager extends EventEmitter {
 
   /** Read the keychain cache of a role's session (another process may have refreshed it). */
   async readCachedSession(role: string): Promise<CachedSession | null> {
-    const text = await this.secrets.get(SESSION_ACCOUNT_PREFIX + role);
-    if (!text) return null;
-    try {
-      const c = JSON.parse(text) as CachedSession;
-      if (c.v !== 1 || typeof c.creds?.accessKeyId !== 'string' || typeof c.creds.expiresAt !== 'number') return null;
-      registerSecret(c.creds.accessKeySecret);
-      registerSecret(c.creds.securityToken);
-      return c;
-    } catch {
-      return null;
-    }
+    return readCachedSession(this.secrets, role);
   }
 
   /** Adopt the keychain cache if it is newer than what this process holds. */

@@ -8,8 +8,11 @@ import { RoleTrayError, registerSecret } from './errors';
 import type { AssumeRoleInput, CallerCredentials, CallerIdentity, StsClient } from './ports';
 import { networkError, stsError } from './sts-errors';
 
-type StsModule = typeof import('@alicloud/sts20150401');
-type CredModule = typeof import('@alicloud/credentials');
+import type * as StsNs from '@alicloud/sts20150401';
+import type * as CredNs from '@alicloud/credentials';
+
+type StsModule = typeof StsNs;
+type CredModule = typeof CredNs;
 
 function interop<T>(m: unknown): T {
   const d = (m as { default?: unknown }).default;
