@@ -18,6 +18,8 @@ export interface TrayState {
   settings: Pick<Settings, 'launchAtLogin'>;
   /** `current` of the aliyun CLI config. */
   currentProfile: string | null;
+  /** Profiles of the CLI config RoleTray does not manage; when given, a `current` naming none of them or of our roles counts as none. */
+  foreignProfiles?: ReadonlyArray<string> | undefined;
   sandbox: { running: boolean; url: string | null };
   problems: ReadonlyArray<ErrorView>;
 }
@@ -156,7 +158,9 @@ export function trayIconState(state: Pick<TrayState, 'sessions' | 'problems'>, n
 function currentSummary(state: TrayState, now: number): { role: string | null; text: string; short: string } {
   const role = state.roles.find((r) => r.profile === state.currentProfile);
   if (!role) {
-    if (state.currentProfile) return { role: null, text: `CLI profile ${state.currentProfile} (not managed by RoleTray)`, short: '' };
+    // A missing config file reads as current "default" with no profiles: that is no identity at all.
+    const exists = state.foreignProfiles === undefined || (state.currentProfile !== null && state.foreignProfiles.includes(state.currentProfile));
+    if (state.currentProfile && exists) return { role: null, text: `CLI profile ${state.currentProfile} (not managed by RoleTray)`, short: '' };
     return { role: null, text: 'no active role', short: '' };
   }
   const s = state.sessions.find((x) => x.role === role.name);
