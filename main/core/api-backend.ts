@@ -123,7 +123,8 @@ export function createApiBackend(core: Core, hooks: BackendHooks): ApiBackend {
     let foreignProfiles: string[] = [];
     try {
       const { doc } = await core.cliConfig.read();
-      currentProfile = doc.current ?? null;
+      // a `current` that names no profile (e.g. no config file yet) is no current profile
+      currentProfile = doc.current && (doc.profiles ?? []).some((p) => p.name === doc.current) ? doc.current : null;
       const managed = new Set(cat?.managedProfiles ?? []);
       foreignProfiles = (doc.profiles ?? []).map((p) => p.name).filter((n) => !managed.has(n));
     } catch (e) {
@@ -187,7 +188,7 @@ export function createApiBackend(core: Core, hooks: BackendHooks): ApiBackend {
     'roletray:stop-role': (n) => result(async () => (await m.stop(n), null)),
     'roletray:open-console': (n) =>
       result(async () => {
-        const url = await consoleSigninUrl(m, n);
+        const url = await consoleSigninUrl(m, n, undefined, core.env);
         await hooks.openExternal(url);
         return null;
       }),

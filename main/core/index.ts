@@ -22,6 +22,7 @@ export interface CoreOptions {
 }
 
 export interface Core {
+  env: NodeJS.ProcessEnv;
   paths: Paths;
   manager: SessionManager;
   cliConfig: CliConfigFile;
@@ -48,5 +49,5 @@ export function createCore(opts: CoreOptions = {}): Core {
     env,
   });
   managed.current = () => manager.managedProfiles();
-  return { paths, manager, cliConfig, writer, logger };
+  return { env, paths, manager, cliConfig, writer, logger };
 }

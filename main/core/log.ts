@@ -9,9 +9,20 @@ import type { Logger } from './ports';
 
 const SECRET_FIELD = /secret|token|password|signature|credential/i;
 
+/** Drop secret-named fields at any depth (and cut very deep or cyclic structures). */
+function scrub(value: unknown, depth: number): unknown {
+  if (depth > 6) return '[…]';
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? '[redacted]' : scrub(v, depth + 1);
+    return out;
+  }
+  return value;
+}
+
 export function formatLogLine(level: string, msg: string, fields: Record<string, unknown> | undefined, at: Date): string {
-  const safe: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields ?? {})) safe[k] = SECRET_FIELD.test(k) ? '[redacted]' : v;
+  const safe = scrub(fields ?? {}, 0) as Record<string, unknown>;
   const extra = Object.keys(safe).length > 0 ? ` ${JSON.stringify(safe)}` : '';
   return redact(`${at.toISOString()} ${level.toUpperCase()} ${msg}${extra}`).replace(/[\r\n]+/g, ' ');
 }

@@ -461,15 +461,18 @@ export class SessionManager extends EventEmitter {
   private async writeProfile(role: Role, identity: Identity, creds: SessionCredentials): Promise<void> {
     const cat = this.cachedCatalog ?? (await this.catalog());
     if (!cat.managedProfiles.includes(role.profile)) {
-      const { doc } = await this.cliConfig.read();
-      const clash = (doc.profiles ?? []).some((p) => p.name === role.profile);
-      if (clash) {
-        throw new RoleTrayError('conflict', `the aliyun CLI config already has a profile "${role.profile}" that RoleTray does not manage; it was left untouched`, {
-          hint: `choose another profile for role ${role.name} (roletray role remove ${role.name}, then add it with --profile <name>)`,
-        });
-      }
-      await this.updateCatalog((c) => {
-        if (!c.managedProfiles.includes(role.profile)) c.managedProfiles.push(role.profile);
+      // Claim the profile under the catalog lock, against the fresh catalog: another process may
+      // have claimed it (and written it) since this one read the catalog; that is not a clash.
+      await this.updateCatalog(async (c) => {
+        if (c.managedProfiles.includes(role.profile)) return;
+        const { doc } = await this.cliConfig.read();
+        const clash = (doc.profiles ?? []).some((p) => p.name === role.profile);
+        if (clash) {
+          throw new RoleTrayError('conflict', `the aliyun CLI config already has a profile "${role.profile}" that RoleTray does not manage; it was left untouched`, {
+            hint: `choose another profile for role ${role.name} (roletray role remove ${role.name}, then add it with --profile <name>)`,
+          });
+        }
+        c.managedProfiles.push(role.profile);
       });
     }
     const profile: ManagedProfile = {
