@@ -40,6 +40,8 @@ function keychainError(what: string, cause: unknown): RoleTrayError {
 }
 
 export class KeytarSecretStore implements SecretStore {
+  private writableAt = 0;
+
   constructor(readonly service: string) {}
 
   private async call<T>(what: string, fn: (k: Keytar) => Promise<T>): Promise<T> {
@@ -51,8 +53,27 @@ export class KeytarSecretStore implements SecretStore {
     }
   }
 
-  get(account: string): Promise<string | null> {
-    return this.call(`reading "${account}"`, (k) => k.getPassword(this.service, account));
+  async get(account: string): Promise<string | null> {
+    const value = await this.call(`reading "${account}"`, (k) => k.getPassword(this.service, account));
+    // A locked Secret Service answers "not found" to reads; tell the two apart before the
+    // caller concludes the key is missing (and tells the user to add it again).
+    if (value === null) await this.assertWritable(`reading "${account}"`);
+    return value;
+  }
+
+  /** Throw the keychain error when the keychain refuses writes (locked); a probe entry is written and removed. */
+  private async assertWritable(what: string): Promise<void> {
+    // one probe answers for a few seconds: status of many roles must not probe per role
+    if (Date.now() - this.writableAt < 5000) return;
+    const probe = '__roletray_probe__';
+    try {
+      const k = await loadKeytar();
+      await k.setPassword(this.service, probe, 'probe');
+      await k.deletePassword(this.service, probe);
+      this.writableAt = Date.now();
+    } catch (e) {
+      throw keychainError(`${what}: it is locked or refuses access`, e);
+    }
   }
 
   set(account: string, secret: string): Promise<void> {
@@ -64,6 +85,8 @@ export class KeytarSecretStore implements SecretStore {
   }
 
   async list(): Promise<string[]> {
+    // keytar's findCredentials crashes the process on a locked Secret Service: probe first.
+    await this.assertWritable('listing entries');
     const creds = await this.call('listing entries', (k) => k.findCredentials(this.service));
     return creds.map((c) => c.account);
   }
