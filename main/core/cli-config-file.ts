@@ -3,8 +3,8 @@
  *
  * Every RoleTray process (app and CLIs) takes the same lock, a proper-lockfile lock directory
  * `<config>.roletray.lock` next to the real file, so it works before config.json exists. Inside
- * the lock the file is re-read, changed in memory, and written with write-file-atomic (temp file
- * in the same directory, fsync, rename, mode 0600). A symlinked config.json is written through
+ * the lock the file is re-read, changed in memory, and written atomically (temp file
+ * in the same directory, fsync, check, rename, mode 0600). A symlinked config.json is written through
  * to its target and the link is kept. A file that is not valid JSON is never written.
  */
 import type { Stats } from 'node:fs';
@@ -12,7 +12,7 @@ import * as fsp from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
+import { randomBytes } from 'node:crypto';
 import { applyChanges, emptyCliConfig, parseCliConfig, serializeCliConfig } from './cli-config-doc';
 import type { ApplyResult, CliConfigDoc, ConfigChange } from './cli-config-doc';
 import { RoleTrayError } from './errors';
@@ -33,7 +33,7 @@ const LOCK_MAX_WAIT_MS = 100;
 /** A file that reads as invalid is read once more after this long: it may be mid-write by a non-atomic writer. */
 const INVALID_REREAD_MS = 50;
 /** Re-read and re-apply when the file changed between our read and our write (a writer that ignores our lock). */
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 6;
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
@@ -137,12 +137,27 @@ export class CliConfigFile {
             cause: compromised,
           });
         }
-        if (attempt < MAX_ATTEMPTS && !(await unchangedSince(target, loaded.stat))) continue;
+        // Atomic replace with the foreign-writer check as late as possible: the temp file is
+        // written and fsynced first, then the file is checked unchanged, then renamed over it.
+        // (write-file-atomic has no hook between fsync and rename, hence this small version.)
+        const tmp = await writeTemp(target, text).catch((e: unknown) => {
+          throw ioError('write', this.path, e);
+        });
+        if (!(await unchangedSince(target, loaded.stat))) {
+          await fsp.unlink(tmp).catch(() => undefined);
+          if (attempt < MAX_ATTEMPTS) continue;
+          throw new RoleTrayError('config-file', `another program kept rewriting the aliyun CLI config ${this.path}; RoleTray did not overwrite its changes`, {
+            retryable: true,
+            hint: 'try again in a moment',
+          });
+        }
         try {
-          await writeFileAtomic(target, text, { mode: FILE_MODE, fsync: true });
+          await fsp.rename(tmp, target);
         } catch (e) {
+          await fsp.unlink(tmp).catch(() => undefined);
           throw ioError('write', this.path, e);
         }
+        await syncDir(nodePath.dirname(target));
         this.#writes++;
         return result;
       }
@@ -199,6 +214,37 @@ async function readSnapshot(target: string, shownPath: string): Promise<{ text: 
     throw ioError('read', shownPath, e);
   } finally {
     await fh.close().catch(() => undefined);
+  }
+}
+
+/** Write `text` to a new temp file next to `target` (mode 0600, fsynced); returns its path. */
+async function writeTemp(target: string, text: string): Promise<string> {
+  const tmp = nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target)}.roletray-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await fsp.open(tmp, 'wx', FILE_MODE);
+  try {
+    await fh.writeFile(text, 'utf8');
+    await fh.chmod(FILE_MODE);
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await fsp.unlink(tmp).catch(() => undefined);
+    throw e;
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+  return tmp;
+}
+
+/** fsync a directory so the rename survives a crash (not supported on Windows: ignored). */
+async function syncDir(dir: string): Promise<void> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await fsp.open(dir, 'r');
+    await fh.sync();
+  } catch {
+    /* best effort */
+  } finally {
+    await fh?.close().catch(() => undefined);
   }
 }
 

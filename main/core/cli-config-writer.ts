@@ -8,6 +8,7 @@ import type { CliConfigFile } from './cli-config-file';
 
 interface Pending {
   change: ConfigChange;
+  deferrable: boolean;
   resolve: (result: ApplyResult) => void;
   reject: (error: unknown) => void;
 }
@@ -34,6 +35,7 @@ export class CoalescingConfigWriter {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #inflight: Promise<void> | undefined;
   #writes = 0;
+  #holds = 0;
 
   constructor(file: CliConfigFile, managed: () => ReadonlySet<string>, opts: CoalescingConfigWriterOptions = {}) {
     this.#file = file;
@@ -46,11 +48,28 @@ export class CoalescingConfigWriter {
     return this.#writes;
   }
 
-  enqueue(change: ConfigChange): Promise<ApplyResult> {
+  /**
+   * Queue a change. A `deferrable` change (a background refresh: the profile on disk still holds
+   * valid credentials) waits while the writer is held; any other change writes everything now.
+   */
+  enqueue(change: ConfigChange, opts: { deferrable?: boolean } = {}): Promise<ApplyResult> {
     return new Promise<ApplyResult>((resolve, reject) => {
-      this.#pending.push({ change, resolve, reject });
-      this.#schedule();
+      const deferrable = opts.deferrable ?? false;
+      this.#pending.push({ change, deferrable, resolve, reject });
+      if (!deferrable || this.#holds === 0) this.#schedule();
     });
+  }
+
+  /** Hold deferrable changes (a refresh burst) until the returned release is called: one write. */
+  hold(): () => void {
+    this.#holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+      if (this.#holds === 0 && this.#pending.length > 0) this.#schedule();
+    };
   }
 
   /** Write what is pending now and wait until nothing is pending or in flight. Never rejects. */
@@ -80,7 +99,7 @@ export class CoalescingConfigWriter {
     if (batch.length === 0) return;
     this.#inflight = this.#write(batch).finally(() => {
       this.#inflight = undefined;
-      if (this.#pending.length > 0) this.#schedule();
+      if (this.#pending.length > 0 && (this.#holds === 0 || this.#pending.some((p) => !p.deferrable))) this.#schedule();
     });
   }
 

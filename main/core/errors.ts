@@ -85,14 +85,33 @@ export function asRoleTrayError(e: unknown): RoleTrayError {
 /** Registry of secret values seen in this process, so any text can be scrubbed before it is shown or logged. */
 const knownSecrets = new Set<string>();
 
-export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 6) knownSecrets.add(value);
+/** Bound on remembered secrets: old STS secrets expire; keeping all would grow without end. */
+const MAX_KNOWN_SECRETS = 256;
+
+/** Long-lived secrets (AccessKey secrets): never forgotten. */
+const pinnedSecrets = new Set<string>();
+
+/** Remember a secret so redact() removes it; `pinned` for long-lived keys, which are never evicted. */
+export function registerSecret(value: string | undefined, pinned = false): void {
+  if (!value || value.length < 6) return;
+  if (pinned) {
+    pinnedSecrets.add(value);
+    return;
+  }
+  knownSecrets.delete(value);
+  knownSecrets.add(value); // most recent last
+  if (knownSecrets.size > MAX_KNOWN_SECRETS) {
+    const oldest = knownSecrets.values().next().value;
+    if (oldest !== undefined) knownSecrets.delete(oldest);
+  }
 }
 
 export function redact(text: string): string {
   let out = text;
-  for (const s of knownSecrets) {
-    if (out.includes(s)) out = out.split(s).join('[redacted]');
+  for (const set of [pinnedSecrets, knownSecrets]) {
+    for (const s of set) {
+      if (out.includes(s)) out = out.split(s).join('[redacted]');
+    }
   }
   // Shapes of secrets even when not registered: signatures in query strings, security tokens.
   out = out.replace(/((?:AccessKeySecret|SecurityToken|Signature|access_key_secret|sts_token)["'=:\s]+)[^\s"'&,}]+/gi, '$1[redacted]');

@@ -26,6 +26,8 @@ export interface SchedulerOptions {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   random?: () => number;
+  /** Sessions due within this window of a due one refresh in the same burst (one config write). Default 60 s. */
+  batchWindowMs?: number;
   /** Warn this long before expiry when no refresh has succeeded. Default 2 minutes. */
   expiringWarnMs?: number;
   onNotice?: (n: SchedulerNotice) => void;
@@ -59,6 +61,7 @@ export class RefreshScheduler {
   private readonly queued = new Set<string>();
   private readonly active = new Set<Promise<void>>();
   private started = false;
+  private releaseWriter: (() => void) | null = null;
   private replanPending = false;
   readonly stats: SchedulerStats = { refreshes: 0, failures: 0, peakConcurrent: 0, expiredUnrefreshed: 0 };
   private readonly onChange = (): void => this.requestReplan();
@@ -75,6 +78,7 @@ export class RefreshScheduler {
       backoffMaxMs: opts.backoffMaxMs ?? 5 * 60_000,
       random: opts.random ?? Math.random,
       expiringWarnMs: opts.expiringWarnMs ?? 2 * 60_000,
+      batchWindowMs: opts.batchWindowMs ?? 60_000,
       onNotice: opts.onNotice,
     };
   }
@@ -88,6 +92,8 @@ export class RefreshScheduler {
 
   stop(): void {
     this.started = false;
+    this.releaseWriter?.();
+    this.releaseWriter = null;
     this.manager.off('change', this.onChange);
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
@@ -105,6 +111,7 @@ export class RefreshScheduler {
     while (this.active.size > 0 || this.queue.length > 0) {
       await Promise.allSettled([...this.active]);
     }
+    await this.manager.writer.flush();
   }
 
   private leadMs(): number {
@@ -124,7 +131,11 @@ export class RefreshScheduler {
       this.tracks.set(role, t);
     }
     if (t.retryAt !== null) return t.retryAt;
-    return exp - this.leadMs() - t.jitter;
+    // Credentials shorter-lived than the lead time (STS cut them short) refresh at half-life,
+    // not immediately, so a run of short answers cannot turn into a tight loop.
+    const life = Math.max(0, exp - (live.issuedAt ?? exp));
+    const lead = Math.min(this.leadMs(), life / 2);
+    return exp - lead - Math.min(t.jitter, life / 4);
   }
 
   private requestReplan(): void {
@@ -142,11 +153,18 @@ export class RefreshScheduler {
     let next = Infinity;
     const roles = new Set(this.manager.activeRoles());
     for (const name of [...this.tracks.keys()]) if (!roles.has(name)) this.tracks.delete(name);
+    const dues: Array<[string, number]> = [];
     for (const role of roles) {
       const due = this.dueAt(role);
       if (due === null) continue;
       this.checkExpiring(role, now);
-      if (due <= now) this.enqueue(role);
+      dues.push([role, due]);
+    }
+    // When something is due, sessions due within the batch window join it: one burst, one write.
+    const anyDue = dues.some(([, due]) => due <= now);
+    for (const [role, due] of dues) {
+      const isRetry = this.tracks.get(role)?.retryAt != null;
+      if (due <= now || (anyDue && !isRetry && due <= now + this.opts.batchWindowMs)) this.enqueue(role);
       else next = Math.min(next, due);
     }
     this.pump();
@@ -174,6 +192,8 @@ export class RefreshScheduler {
   }
 
   private pump(): void {
+    // Hold the config writer for the whole burst: the refreshed profiles go out in one write.
+    if (this.queue.length > 0 && this.releaseWriter === null) this.releaseWriter = this.manager.writer.hold();
     while (this.running < this.opts.maxConcurrent && this.queue.length > 0) {
       const role = this.queue.shift()!;
       this.running++;
@@ -183,6 +203,10 @@ export class RefreshScheduler {
         this.queued.delete(role);
         this.active.delete(p);
         this.pump();
+        if (this.running === 0 && this.queue.length === 0 && this.releaseWriter) {
+          this.releaseWriter();
+          this.releaseWriter = null;
+        }
         this.requestReplan();
       });
       this.active.add(p);
@@ -208,7 +232,7 @@ export class RefreshScheduler {
     if (before <= now && (t?.attempts ?? 0) === 0) this.stats.expiredUnrefreshed++;
     try {
       // Reuse only a session strictly newer than ours (another process may have refreshed it).
-      await this.manager.credentials(role, { minRemainingMs: Math.max(0, before - now) + 1 });
+      await this.manager.credentials(role, { minRemainingMs: Math.max(0, before - now) + 1, deferWrite: true });
       this.stats.refreshes++;
       this.tracks.delete(role);
     } catch (e) {

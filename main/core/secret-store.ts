@@ -41,6 +41,7 @@ function keychainError(what: string, cause: unknown): RoleTrayError {
 
 export class KeytarSecretStore implements SecretStore {
   private writableAt = 0;
+  private probing: Promise<void> | undefined;
 
   constructor(readonly service: string) {}
 
@@ -61,19 +62,27 @@ export class KeytarSecretStore implements SecretStore {
     return value;
   }
 
-  /** Throw the keychain error when the keychain refuses writes (locked); a probe entry is written and removed. */
-  private async assertWritable(what: string): Promise<void> {
-    // one probe answers for a few seconds: status of many roles must not probe per role
-    if (Date.now() - this.writableAt < 5000) return;
-    const probe = '__roletray_probe__';
-    try {
-      const k = await loadKeytar();
-      await k.setPassword(this.service, probe, 'probe');
-      await k.deletePassword(this.service, probe);
-      this.writableAt = Date.now();
-    } catch (e) {
+  /**
+   * Throw the keychain error when the keychain refuses writes (locked). A probe entry unique to
+   * this process is written and removed; concurrent callers share one probe, and one answer holds
+   * for a few seconds so the status of many roles does not probe per role.
+   */
+  private assertWritable(what: string): Promise<void> {
+    if (Date.now() - this.writableAt < 5000) return Promise.resolve();
+    this.probing ??= (async () => {
+      const probe = `__roletray_probe__:${process.pid}:${Math.random().toString(36).slice(2)}`;
+      try {
+        const k = await loadKeytar();
+        await k.setPassword(this.service, probe, 'probe');
+        await k.deletePassword(this.service, probe);
+        this.writableAt = Date.now();
+      } finally {
+        this.probing = undefined;
+      }
+    })();
+    return this.probing.catch((e: unknown) => {
       throw keychainError(`${what}: it is locked or refuses access`, e);
-    }
+    });
   }
 
   set(account: string, secret: string): Promise<void> {

@@ -165,7 +165,7 @@ export class SessionManager extends EventEmitter {
     const existing = cat.identities.find((i) => i.name === input.name);
     if (cat.roles.some((r) => r.name === input.name)) throw new RoleTrayError('conflict', `"${input.name}" is already a role name`, { hint: 'pick another identity name' });
     if (existing && !existing.placeholder && !input.replace) throw new RoleTrayError('conflict', `identity "${input.name}" already exists`, { hint: `remove it first: roletray identity remove ${input.name}` });
-    registerSecret(input.secret);
+    registerSecret(input.secret, true);
     const identity: Identity = {
       name: input.name,
       accessKeyId: input.accessKeyId,
@@ -342,7 +342,7 @@ export class SessionManager extends EventEmitter {
    * Credentials for a role: reuse a session with more than `minRemainingMs` left (memory, then
    * the keychain cache), else assume it through its source chain and write its profile.
    */
-  async credentials(name: string, opts: { minRemainingMs?: number; force?: boolean } = {}): Promise<SessionCredentials> {
+  async credentials(name: string, opts: { minRemainingMs?: number; force?: boolean; deferWrite?: boolean } = {}): Promise<SessionCredentials> {
     const cat = this.cachedCatalog ?? (await this.catalog());
     const role = this.role(cat, name);
     const min = opts.minRemainingMs ?? this.leadMs(cat);
@@ -350,18 +350,18 @@ export class SessionManager extends EventEmitter {
       const live = await this.syncFromCache(role.name);
       if (live.creds && live.creds.expiresAt - this.clock.now() > min) return live.creds;
     }
-    return this.assumeOnce(role.name, cat);
+    return this.assumeOnce(role.name, cat, opts.deferWrite ?? false);
   }
 
-  private assumeOnce(name: string, cat: Catalog): Promise<SessionCredentials> {
+  private assumeOnce(name: string, cat: Catalog, deferWrite = false): Promise<SessionCredentials> {
     const running = this.inflight.get(name);
     if (running) return running;
-    const p = this.doAssume(name, cat).finally(() => this.inflight.delete(name));
+    const p = this.doAssume(name, cat, 0, deferWrite).finally(() => this.inflight.delete(name));
     this.inflight.set(name, p);
     return p;
   }
 
-  private async doAssume(name: string, cat: Catalog, depth = 0): Promise<SessionCredentials> {
+  private async doAssume(name: string, cat: Catalog, depth = 0, deferWrite = false): Promise<SessionCredentials> {
     if (depth > MAX_CHAIN_DEPTH) throw invalid(`role chain of "${name}" is deeper than ${MAX_CHAIN_DEPTH}`);
     const role = this.role(cat, name);
     const identity = this.rootIdentity(cat, role);
@@ -402,7 +402,7 @@ export class SessionManager extends EventEmitter {
       }
       const issuedAt = this.clock.now();
       const cached: CachedSession = { v: 1, creds, issuedAt };
-      await this.writeProfile(role, identity, creds);
+      await this.writeProfile(role, identity, creds, deferWrite);
       await this.secrets.set(SESSION_ACCOUNT_PREFIX + name, JSON.stringify(cached));
       live.creds = creds;
       live.issuedAt = issuedAt;
@@ -445,7 +445,7 @@ export class SessionManager extends EventEmitter {
           hint: `add it again: roletray identity add ${identity.name} --access-key-id ${identity.accessKeyId}`,
         });
       }
-      registerSecret(secret);
+      registerSecret(secret, true);
       return { accessKeyId: identity.accessKeyId, accessKeySecret: secret };
     }
     // role chaining: the source role's live session signs the call
@@ -458,7 +458,7 @@ export class SessionManager extends EventEmitter {
     return { accessKeyId: src.accessKeyId, accessKeySecret: src.accessKeySecret, securityToken: src.securityToken };
   }
 
-  private async writeProfile(role: Role, identity: Identity, creds: SessionCredentials): Promise<void> {
+  private async writeProfile(role: Role, identity: Identity, creds: SessionCredentials, deferWrite = false): Promise<void> {
     const cat = this.cachedCatalog ?? (await this.catalog());
     if (!cat.managedProfiles.includes(role.profile)) {
       // Claim the profile under the catalog lock, against the fresh catalog: another process may
@@ -486,12 +486,28 @@ export class SessionManager extends EventEmitter {
       output_format: 'json',
       language: 'en', // the writer keeps an existing profile's language
     };
-    const res = await this.writer.enqueue({ kind: 'upsert', profile });
-    if (res.clashes.includes(role.profile)) {
-      throw new RoleTrayError('conflict', `the aliyun CLI config has a profile "${role.profile}" that RoleTray does not manage; it was left untouched`, {
+    const clashError = (): RoleTrayError =>
+      new RoleTrayError('conflict', `the aliyun CLI config has a profile "${role.profile}" that RoleTray does not manage; it was left untouched`, {
         hint: `choose another profile name for role ${role.name}`,
       });
+    const pending = this.writer.enqueue({ kind: 'upsert', profile }, { deferrable: deferWrite });
+    if (deferWrite) {
+      // A background refresh: the profile on disk still holds valid credentials, so the write may
+      // join the burst's single write; a failure is reported on the session when it happens.
+      pending.then(
+        (res) => {
+          if (res.clashes.includes(role.profile)) this.markState(role.name, 'error', clashError().toView());
+        },
+        (e: unknown) => {
+          const err = asRoleTrayError(e);
+          this.activity('error', role.name, `${role.name}: ${err.oneLine()}`);
+          this.markState(role.name, this.getLive(role.name).state, err.toView());
+        },
+      );
+      return;
     }
+    const res = await pending;
+    if (res.clashes.includes(role.profile)) throw clashError();
   }
 
   /** Assume a role (reusing a session with time left unless force) and optionally make it current. */
@@ -516,7 +532,9 @@ export class SessionManager extends EventEmitter {
     const role = this.role(cat, name);
     const res = await this.writer.enqueue({ kind: 'switch', name: role.profile });
     const prev = res.previousCurrent;
-    if (prev !== undefined && prev !== role.profile) {
+    const wanted = prev === undefined || prev === role.profile ? undefined : cat.managedProfiles.includes(prev) ? cat.previousCurrent[prev] : prev;
+    // only write the catalog when the remembered "previous current" actually changes
+    if (prev !== undefined && wanted !== undefined && cat.previousCurrent[role.profile] !== wanted) {
       await this.updateCatalog((c) => {
         const inherited = c.managedProfiles.includes(prev) ? c.previousCurrent[prev] : prev;
         if (inherited !== undefined) c.previousCurrent[role.profile] = inherited;
