@@ -58,6 +58,9 @@ export class TimedSecretStore implements SecretStore {
   get(a: string) {
     return this.time(() => this.inner.get(a));
   }
+  peek(a: string) {
+    return this.time(() => this.inner.peek(a));
+  }
   set(a: string, s: string) {
     return this.time(() => this.inner.set(a, s));
   }

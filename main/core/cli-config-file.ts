@@ -125,8 +125,21 @@ export class CliConfigFile {
       throw lockError(this.path, lockPath, e);
     }
     try {
+      await removeStaleTemps(target);
+      // A foreign version we replaced (detected after our rename): it becomes the base of the next attempt.
+      let recovered: string | undefined;
       for (let attempt = 1; ; attempt++) {
-        const loaded = await this.#load(target);
+        let loaded = await this.#load(target);
+        // what the file holds now: the base of the merge may be a recovered foreign version
+        const onDisk = loaded.text;
+        if (recovered !== undefined) {
+          try {
+            loaded = { doc: parseCliConfig(recovered, this.path), text: recovered, stat: loaded.stat };
+          } catch {
+            // their version was caught mid-write: nothing whole to recover
+          }
+          recovered = undefined;
+        }
         const result = fn(loaded.doc);
         if (!result.changed) return result;
         const text = serializeCliConfig(loaded.doc, loaded.text);
@@ -151,14 +164,26 @@ export class CliConfigFile {
             hint: 'try again in a moment',
           });
         }
+        // Keep a hard link to the version we are replacing: a writer that ignores our lock and
+        // changed it after our check is seen below, and its version is merged, not lost.
+        const old = loaded.stat ? `${tmp}.old` : undefined;
+        if (old) await fsp.link(target, old).catch(() => undefined);
         try {
           await fsp.rename(tmp, target);
         } catch (e) {
           await fsp.unlink(tmp).catch(() => undefined);
+          if (old) await fsp.unlink(old).catch(() => undefined);
           throw ioError('write', this.path, e);
         }
-        await syncDir(nodePath.dirname(target));
         this.#writes++;
+        if (old) {
+          const replaced = await settledText(old, onDisk);
+          await fsp.unlink(old).catch(() => undefined);
+          if (replaced !== onDisk && replaced !== undefined && attempt < MAX_ATTEMPTS) {
+            recovered = replaced;
+            continue;
+          }
+        }
         return result;
       }
     } finally {
@@ -217,6 +242,36 @@ async function readSnapshot(target: string, shownPath: string): Promise<{ text: 
   }
 }
 
+/**
+ * The text of the version we replaced. If it differs from what we read, another writer changed
+ * it in place; when it is caught mid-write (not JSON yet), wait briefly for the write to finish.
+ */
+async function settledText(file: string, expected: string | undefined): Promise<string | undefined> {
+  for (let i = 0; ; i++) {
+    const text = await fsp.readFile(file, 'utf8').catch(() => expected);
+    if (text === expected || text === undefined || i >= 20) return text;
+    try {
+      JSON.parse(text);
+      return text;
+    } catch {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
+
+/** Under the lock, any RoleTray temp file next to the config is a leftover of a killed writer. */
+async function removeStaleTemps(target: string): Promise<void> {
+  const dir = nodePath.dirname(target);
+  const prefix = `.${nodePath.basename(target)}.roletray-`;
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return;
+  }
+  await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => fsp.unlink(nodePath.join(dir, n)).catch(() => undefined)));
+}
+
 /** Write `text` to a new temp file next to `target` (mode 0600, fsynced); returns its path. */
 async function writeTemp(target: string, text: string): Promise<string> {
   const tmp = nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target)}.roletray-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
@@ -233,19 +288,6 @@ async function writeTemp(target: string, text: string): Promise<string> {
     await fh.close().catch(() => undefined);
   }
   return tmp;
-}
-
-/** fsync a directory so the rename survives a crash (not supported on Windows: ignored). */
-async function syncDir(dir: string): Promise<void> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await fsp.open(dir, 'r');
-    await fh.sync();
-  } catch {
-    /* best effort */
-  } finally {
-    await fh?.close().catch(() => undefined);
-  }
 }
 
 /** True when the file is still the version read (same inode, size, mtime and ctime), or still missing. */

@@ -6,6 +6,8 @@ import type { SessionCredentials } from './common/model';
 /** Long-lived and cached secrets, one string per account under one service. */
 export interface SecretStore {
   get(account: string): Promise<string | null>;
+  /** Like get, but a miss is not double-checked for a locked keychain (for caches, where a miss is normal). */
+  peek(account: string): Promise<string | null>;
   set(account: string, secret: string): Promise<void>;
   delete(account: string): Promise<boolean>;
   /** Accounts present (names only). */

@@ -54,6 +54,10 @@ export class KeytarSecretStore implements SecretStore {
     }
   }
 
+  peek(account: string): Promise<string | null> {
+    return this.call(`reading "${account}"`, (k) => k.getPassword(this.service, account));
+  }
+
   async get(account: string): Promise<string | null> {
     const value = await this.call(`reading "${account}"`, (k) => k.getPassword(this.service, account));
     // A locked Secret Service answers "not found" to reads; tell the two apart before the
@@ -105,6 +109,9 @@ export class KeytarSecretStore implements SecretStore {
 export class MemorySecretStore implements SecretStore {
   private readonly map = new Map<string, string>();
   async get(account: string): Promise<string | null> {
+    return this.map.get(account) ?? null;
+  }
+  async peek(account: string): Promise<string | null> {
     return this.map.get(account) ?? null;
   }
   async set(account: string, secret: string): Promise<void> {

@@ -33,5 +33,5 @@ export function parseCachedSession(text: string | null): CachedSession | null {
 
 /** Read and parse the cached session of a role. */
 export async function readCachedSession(secrets: SecretStore, role: string): Promise<CachedSession | null> {
-  return parseCachedSession(await secrets.get(SESSION_ACCOUNT_PREFIX + role));
+  return parseCachedSession(await secrets.peek(SESSION_ACCOUNT_PREFIX + role));
 }

@@ -25,7 +25,7 @@ import {
   parseRoleArn,
 } from './common/validate';
 import type { CatalogStore } from './catalog';
-import type { CliConfigFile, CoalescingConfigWriter, ManagedProfile } from './cli-config';
+import type { ApplyResult, CliConfigFile, CoalescingConfigWriter, ManagedProfile } from './cli-config';
 import { RoleTrayError, asRoleTrayError, invalid, notFound, registerSecret } from './errors';
 import { stsEndpointFor } from './paths';
 import { SESSION_ACCOUNT_PREFIX, readCachedSession, type CachedSession } from './session-cache';
@@ -98,6 +98,8 @@ export class SessionManager extends EventEmitter {
   private readonly env: NodeJS.ProcessEnv;
   private readonly live = new Map<string, LiveSession>();
   private readonly inflight = new Map<string, Promise<SessionCredentials>>();
+  /** Switches already written together with a freshly assumed profile (see writeProfile). */
+  private readonly preSwitched = new Map<string, Promise<ApplyResult>>();
   private cachedCatalog: Catalog | null = null;
   private readonly activityLog: ActivityEntry[] = [];
 
@@ -342,7 +344,7 @@ export class SessionManager extends EventEmitter {
    * Credentials for a role: reuse a session with more than `minRemainingMs` left (memory, then
    * the keychain cache), else assume it through its source chain and write its profile.
    */
-  async credentials(name: string, opts: { minRemainingMs?: number; force?: boolean; deferWrite?: boolean } = {}): Promise<SessionCredentials> {
+  async credentials(name: string, opts: { minRemainingMs?: number; force?: boolean; deferWrite?: boolean; switchAfter?: boolean } = {}): Promise<SessionCredentials> {
     const cat = this.cachedCatalog ?? (await this.catalog());
     const role = this.role(cat, name);
     const min = opts.minRemainingMs ?? this.leadMs(cat);
@@ -350,18 +352,18 @@ export class SessionManager extends EventEmitter {
       const live = await this.syncFromCache(role.name);
       if (live.creds && live.creds.expiresAt - this.clock.now() > min) return live.creds;
     }
-    return this.assumeOnce(role.name, cat, opts.deferWrite ?? false);
+    return this.assumeOnce(role.name, cat, opts.deferWrite ?? false, opts.switchAfter ?? false);
   }
 
-  private assumeOnce(name: string, cat: Catalog, deferWrite = false): Promise<SessionCredentials> {
+  private assumeOnce(name: string, cat: Catalog, deferWrite = false, switchAfter = false): Promise<SessionCredentials> {
     const running = this.inflight.get(name);
     if (running) return running;
-    const p = this.doAssume(name, cat, 0, deferWrite).finally(() => this.inflight.delete(name));
+    const p = this.doAssume(name, cat, 0, deferWrite, switchAfter).finally(() => this.inflight.delete(name));
     this.inflight.set(name, p);
     return p;
   }
 
-  private async doAssume(name: string, cat: Catalog, depth = 0, deferWrite = false): Promise<SessionCredentials> {
+  private async doAssume(name: string, cat: Catalog, depth = 0, deferWrite = false, switchAfter = false): Promise<SessionCredentials> {
     if (depth > MAX_CHAIN_DEPTH) throw invalid(`role chain of "${name}" is deeper than ${MAX_CHAIN_DEPTH}`);
     const role = this.role(cat, name);
     const identity = this.rootIdentity(cat, role);
@@ -402,7 +404,7 @@ export class SessionManager extends EventEmitter {
       }
       const issuedAt = this.clock.now();
       const cached: CachedSession = { v: 1, creds, issuedAt };
-      await this.writeProfile(role, identity, creds, deferWrite);
+      await this.writeProfile(role, identity, creds, deferWrite, switchAfter);
       await this.secrets.set(SESSION_ACCOUNT_PREFIX + name, JSON.stringify(cached));
       live.creds = creds;
       live.issuedAt = issuedAt;
@@ -458,7 +460,7 @@ export class SessionManager extends EventEmitter {
     return { accessKeyId: src.accessKeyId, accessKeySecret: src.accessKeySecret, securityToken: src.securityToken };
   }
 
-  private async writeProfile(role: Role, identity: Identity, creds: SessionCredentials, deferWrite = false): Promise<void> {
+  private async writeProfile(role: Role, identity: Identity, creds: SessionCredentials, deferWrite = false, switchAfter = false): Promise<void> {
     const cat = this.cachedCatalog ?? (await this.catalog());
     if (!cat.managedProfiles.includes(role.profile)) {
       // Claim the profile under the catalog lock, against the fresh catalog: another process may
@@ -506,13 +508,17 @@ export class SessionManager extends EventEmitter {
       );
       return;
     }
+    // switch in the same write as the new profile (one locked write instead of two)
+    const switched = switchAfter ? this.writer.enqueue({ kind: 'switch', name: role.profile }) : undefined;
+    switched?.catch(() => undefined);
     const res = await pending;
     if (res.clashes.includes(role.profile)) throw clashError();
+    if (switched) this.preSwitched.set(role.name, switched);
   }
 
   /** Assume a role (reusing a session with time left unless force) and optionally make it current. */
   async assume(name: string, opts: { switch?: boolean; force?: boolean } = {}): Promise<SessionView> {
-    await this.credentials(name, { force: opts.force ?? false });
+    await this.credentials(name, { force: opts.force ?? false, switchAfter: opts.switch ?? false });
     if (opts.switch) await this.makeCurrent(name);
     return this.view(name);
   }
@@ -522,15 +528,19 @@ export class SessionManager extends EventEmitter {
     const cat = this.cachedCatalog ?? (await this.catalog());
     this.role(cat, name);
     // Reuse any session with more than a minute left; the scheduler refreshes it in time.
-    await this.credentials(name, { minRemainingMs: 60_000 });
+    await this.credentials(name, { minRemainingMs: 60_000, switchAfter: true });
     await this.makeCurrent(name);
-    return this.view(name);
+    const c = this.cachedCatalog ?? (await this.catalog());
+    // the session was just synced and the role made current: no second keychain or file read
+    return this.toView(this.role(c, name), this.getLive(name), this.role(c, name).profile, c);
   }
 
   private async makeCurrent(name: string): Promise<void> {
-    const cat = await this.catalog();
+    const cat = this.cachedCatalog ?? (await this.catalog());
     const role = this.role(cat, name);
-    const res = await this.writer.enqueue({ kind: 'switch', name: role.profile });
+    const pre = this.preSwitched.get(name);
+    this.preSwitched.delete(name);
+    const res = await (pre ?? this.writer.enqueue({ kind: 'switch', name: role.profile }));
     const prev = res.previousCurrent;
     const wanted = prev === undefined || prev === role.profile ? undefined : cat.managedProfiles.includes(prev) ? cat.previousCurrent[prev] : prev;
     // only write the catalog when the remembered "previous current" actually changes
