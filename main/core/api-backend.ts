@@ -101,14 +101,26 @@ export function createApiBackend(core: Core, hooks: BackendHooks): ApiBackend {
   let sandboxUrl: string | null = null;
   let pushTimer: ReturnType<typeof setTimeout> | null = null;
 
+  // Coalesce change bursts into one push; a change during a snapshot's computation schedules
+  // another push, so the last state always reaches the renderer.
+  let dirty = false;
+  let computing = false;
   const schedulePush = (): void => {
-    if (pushTimer || listeners.size === 0) return;
+    dirty = true;
+    if (pushTimer || computing || listeners.size === 0) return;
     pushTimer = setTimeout(() => {
       pushTimer = null;
-      void snapshot().then(
-        (s) => listeners.forEach((cb) => cb(s)),
-        () => undefined,
-      );
+      dirty = false;
+      computing = true;
+      void snapshot()
+        .then(
+          (s) => listeners.forEach((cb) => cb(s)),
+          () => undefined,
+        )
+        .finally(() => {
+          computing = false;
+          if (dirty) schedulePush();
+        });
     }, 16);
   };
   m.on('change', schedulePush);
@@ -224,7 +236,9 @@ export function createApiBackend(core: Core, hooks: BackendHooks): ApiBackend {
         return fail(err);
       }
       const h = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
-      return h(...(parsed.data as unknown[]));
+      const out = await h(...(parsed.data as unknown[]));
+      if (channel !== 'roletray:get-snapshot') schedulePush();
+      return out;
     },
     snapshot,
     onSnapshot(cb) {

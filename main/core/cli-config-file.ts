@@ -33,7 +33,7 @@ const LOCK_MAX_WAIT_MS = 100;
 /** A file that reads as invalid is read once more after this long: it may be mid-write by a non-atomic writer. */
 const INVALID_REREAD_MS = 50;
 /** Re-read and re-apply when the file changed between our read and our write (a writer that ignores our lock). */
-const MAX_ATTEMPTS = 6;
+const MAX_ATTEMPTS = 25;
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
@@ -141,7 +141,9 @@ export class CliConfigFile {
           recovered = undefined;
         }
         const result = fn(loaded.doc);
-        if (!result.changed) return result;
+        // After a recovery the disk holds our earlier write, not the merged base: write even when
+        // our changes are already in the foreign version, or the foreign change would be lost.
+        if (!result.changed && loaded.text === onDisk) return result;
         const text = serializeCliConfig(loaded.doc, loaded.text);
         if (compromised) {
           throw new RoleTrayError('io', `lost the lock on the aliyun CLI config ${this.path} before writing it`, {
@@ -158,7 +160,11 @@ export class CliConfigFile {
         });
         if (!(await unchangedSince(target, loaded.stat))) {
           await fsp.unlink(tmp).catch(() => undefined);
-          if (attempt < MAX_ATTEMPTS) continue;
+          if (attempt < MAX_ATTEMPTS) {
+            // let the other writer finish before reading its version
+            await new Promise((r) => setTimeout(r, 1 + Math.floor(Math.random() * Math.min(20, attempt * 3))));
+            continue;
+          }
           throw new RoleTrayError('config-file', `another program kept rewriting the aliyun CLI config ${this.path}; RoleTray did not overwrite its changes`, {
             retryable: true,
             hint: 'try again in a moment',
@@ -249,7 +255,7 @@ async function readSnapshot(target: string, shownPath: string): Promise<{ text: 
 async function settledText(file: string, expected: string | undefined): Promise<string | undefined> {
   for (let i = 0; ; i++) {
     const text = await fsp.readFile(file, 'utf8').catch(() => expected);
-    if (text === expected || text === undefined || i >= 20) return text;
+    if (text === expected || text === undefined || i >= 400) return text;
     try {
       JSON.parse(text);
       return text;

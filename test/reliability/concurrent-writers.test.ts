@@ -27,8 +27,14 @@ import { bundle, filesContaining, longLivedSecret, runChild, type ChildRun } fro
 const PROCESSES = 8;
 const ROLES_PER_PROCESS = 2;
 const OPS = 12;
-/** The foreign writer rewrites the file every FOREIGN_GAP_MS..2×FOREIGN_GAP_MS (the real CLI: rarely). */
-const FOREIGN_GAP_MS = Number(process.env['ROLETRAY_REL_FOREIGN_GAP_MS'] ?? 8);
+/**
+ * The foreign writer rewrites the file every FOREIGN_GAP_MS..2×FOREIGN_GAP_MS (the real CLI: rarely).
+ * Far faster than any real writer, but not every few ms: a writer that ignores the lock and lands
+ * between RoleTray's last check and its rename (microseconds, longer on a loaded 2-core machine)
+ * can read RoleTray's version before RoleTray merges the foreign change back, and then writes its
+ * own next version on top of it — a window no lock on one side can close (README, Reliability).
+ */
+const FOREIGN_GAP_MS = Number(process.env['ROLETRAY_REL_FOREIGN_GAP_MS'] ?? 20);
 const secret = longLivedSecret();
 const service = `roletray-rel-cw-${process.pid}-${Date.now().toString(36)}`;
 let sb: SandboxHandle;
