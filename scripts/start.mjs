@@ -2,7 +2,7 @@
 // e.g. a headless machine) start the sandbox STS with its demo world so RoleTray can be tried
 // from the CLI without an Alibaba Cloud account.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -12,9 +12,12 @@ const require = createRequire(import.meta.url);
 
 function electronBinary() {
   if (process.env.ELECTRON_PATH && existsSync(process.env.ELECTRON_PATH)) return process.env.ELECTRON_PATH;
+  // Not require('electron'): when its binary is missing, that starts a download from GitHub.
   try {
-    const p = require('electron');
-    return typeof p === 'string' && existsSync(p) ? p : null;
+    const dir = path.dirname(require.resolve('electron/package.json'));
+    const rel = readFileSync(path.join(dir, 'path.txt'), 'utf8').trim();
+    const bin = path.join(dir, 'dist', rel);
+    return existsSync(bin) ? bin : null;
   } catch {
     return null;
   }

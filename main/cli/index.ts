@@ -8,6 +8,14 @@
  */
 const argv = process.argv.slice(2);
 
+// `roletray ... | head` closes the pipe early: that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 async function main(): Promise<void> {
   const role = argv[0] === 'credential-process' && argv.length === 2 ? argv[1] : undefined;
   if (role !== undefined && !role.startsWith('-')) {
