@@ -475,6 +475,13 @@ export class SessionManager extends EventEmitter {
           });
         }
         c.managedProfiles.push(role.profile);
+        // Switching right after: remember the `current` to restore on stop in this same catalog
+        // write (makeCurrent then finds it already recorded and writes the catalog no more).
+        const prev = doc.current ?? undefined;
+        if (switchAfter && prev !== undefined && prev !== role.profile) {
+          const inherited = c.managedProfiles.includes(prev) ? c.previousCurrent[prev] : prev;
+          if (inherited !== undefined) c.previousCurrent[role.profile] = inherited;
+        }
       });
     }
     const profile: ManagedProfile = {
