@@ -145,7 +145,7 @@ export function createApiBackend(core: Core, hooks: BackendHooks): ApiBackend {
     let sessions: AppSnapshot['sessions'] = [];
     if (cat) {
       try {
-        sessions = await m.status();
+        sessions = await m.status(currentProfile);
       } catch (e) {
         problems.push(asRoleTrayError(e).toView());
       }

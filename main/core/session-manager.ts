@@ -622,14 +622,21 @@ export class SessionManager extends EventEmitter {
     };
   }
 
-  /** Status of every role (reads the keychain cache, so it sees other processes' sessions). */
-  async status(): Promise<SessionView[]> {
+  /**
+   * Status of every role (reads the keychain cache, so it sees other processes' sessions).
+   * `knownCurrent`: the CLI config's `current` when the caller has just read it (one consistent view).
+   */
+  async status(knownCurrent?: string | null): Promise<SessionView[]> {
     const cat = await this.catalog();
     let current: string | undefined;
-    try {
-      current = (await this.cliConfig.read()).doc.current ?? undefined;
-    } catch {
-      current = undefined;
+    if (knownCurrent !== undefined) {
+      current = knownCurrent ?? undefined;
+    } else {
+      try {
+        current = (await this.cliConfig.read()).doc.current ?? undefined;
+      } catch {
+        current = undefined;
+      }
     }
     const out: SessionView[] = [];
     for (const role of cat.roles) {
