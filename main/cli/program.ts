@@ -118,7 +118,7 @@ The secret is read as one line from stdin when stdin is not a terminal, else fro
 echo off. It is never taken from a flag, an argument or an environment variable.
 
 Example:
-  pass show alibaba/test_user1 | roletray identity add work --access-key-id LTAI5t...
+  pass show alibaba/test_user1 | roletray identity add work --access-key-id <AccessKeyId>
 Prints the account ID and ARN (--json: {"name", "accountId", "arn", ...}).`,
     )
     .action(act(async (ctx, name: string, opts: IdentityAddOpts) => (await import('./commands/identity')).add(ctx, name, opts)));

@@ -223,7 +223,7 @@ describe.concurrent('identities', () => {
       w.run(['identity', 'add', 'x2', '--access-key-id', TEST_USER_KEY_ID], { input: '' }),
       w.run(['identity', 'add', 'x3', '--access-key-id', TEST_USER_KEY_ID, '--region', 'Mars'], { input: `${w.userSecret}\n` }),
       w.run(['identity', 'add', 'x4', '--access-key-id', 'RTSANDBOXNOSUCHKEY1'], { input: `${w.userSecret}\n` }),
-      w.run(['--json', 'identity', 'add', 'x5', '--access-key-id', 'LTAI5tNotVerified01', '--no-verify'], { input: 'someSecretValue123\n' }),
+      w.run(['--json', 'identity', 'add', 'x5', '--access-key-id', 'FAKEAKIDNotVerified01', '--no-verify'], { input: 'someSecretValue123\n' }),
     ]);
     expectOneLineError(badId, 2, /AccessKey ID/);
     expectOneLineError(empty, 2, /no AccessKey secret/);

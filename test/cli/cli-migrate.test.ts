@@ -92,7 +92,7 @@ describe.concurrent('import-cli and doctor', () => {
 
     // doctor after: only `broken` is left; a world-readable file and an env key are flagged too
     await chmod(w.cliConfigFile, 0o644);
-    const envKey = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tEnvKey0000001', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret-should-not-print' };
+    const envKey = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'FAKEAKIDEnvKey00001', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret-should-not-print' };
     const doc = await w.run(['doctor', '--json'], { env: envKey });
     expectExit(doc, 1);
     const findings = json<{ ok: boolean; findings: Array<{ check: string; ok: boolean; message: string; fix?: string }> }>(doc);
@@ -137,7 +137,7 @@ describe.concurrent('catalog export and import', () => {
   test('export writes no secret, no STS credential and no AccessKey ID; import merges, keeps local roles unless --replace, and lists keys to add', async () => {
     // team A: an identity with a key, roles with every option, a live session
     await teamA.seed([{ name: 'fc-admin' }, { name: 'vendor', role: 'vendor-access', externalId: VENDOR_EXTERNAL_ID }, { name: 'chain', role: 'chain-target', source: 'fc-admin' }], 'alice');
-    await teamA.core().manager.addIdentity({ name: 'ops', accessKeyId: 'LTAI5tOpsKey0000001', secret: 'ops-secret-value-1', site: 'intl', region: 'ap-southeast-1', verify: false });
+    await teamA.core().manager.addIdentity({ name: 'ops', accessKeyId: 'FAKEAKIDOpsKey00001', secret: 'ops-secret-value-1', site: 'intl', region: 'ap-southeast-1', verify: false });
     await teamA.core().manager.addRole({ name: 'ops-ro', arn: arnOf('readonly'), source: 'ops', durationSeconds: 7200, policy: '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:Describe*","Resource":"*"}]}' });
     expectExit(await teamA.run(['assume', 'chain']), 0);
     const file = path.join(teamA.home, 'team.json');
@@ -150,7 +150,7 @@ describe.concurrent('catalog export and import', () => {
     expect(sts.length).toBeGreaterThan(0);
     expect(leakedIn(text, [teamA.userSecret, 'ops-secret-value-1', ...sts])).toEqual([]);
     expect(text).not.toContain(TEST_USER_KEY_ID);
-    expect(text).not.toContain('LTAI5tOpsKey0000001');
+    expect(text).not.toContain('FAKEAKIDOpsKey00001');
     expect(text).not.toMatch(/STS\./);
     expect(text).not.toMatch(/accessKeyId|secret|token/i);
     const shared = JSON.parse(text) as Shared;

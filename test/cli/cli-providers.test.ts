@@ -171,7 +171,7 @@ describe('aliyun CLI External mode', () => {
         current: 'fc-ext',
         profiles: [
           { name: 'fc-ext', mode: 'External', process_command: `${process.execPath} ${BIN} credential-process fc-admin`, region_id: 'cn-hangzhou' },
-          { name: 'keep-me', mode: 'AK', access_key_id: 'LTAI5tKeepMe000001', access_key_secret: 'keep-me-secret', region_id: 'cn-beijing', extra_field: 42 },
+          { name: 'keep-me', mode: 'AK', access_key_id: 'FAKEAKIDKeepMe0001', access_key_secret: 'keep-me-secret', region_id: 'cn-beijing', extra_field: 42 },
         ],
         meta_path: '',
       }),
@@ -195,7 +195,7 @@ describe('aliyun CLI External mode', () => {
     const byName = new Map(cfg.profiles.map((p) => [p['name'], p]));
     expect(byName.get('fc-ext')).toMatchObject({ mode: 'External', access_key_id: first.accessKeyId });
     expect(byName.get('roletray-fc-admin')).toMatchObject({ mode: 'StsToken', access_key_id: first.accessKeyId });
-    expect(byName.get('keep-me')).toEqual({ name: 'keep-me', mode: 'AK', access_key_id: 'LTAI5tKeepMe000001', access_key_secret: 'keep-me-secret', region_id: 'cn-beijing', extra_field: 42 });
+    expect(byName.get('keep-me')).toEqual({ name: 'keep-me', mode: 'AK', access_key_id: 'FAKEAKIDKeepMe0001', access_key_secret: 'keep-me-secret', region_id: 'cn-beijing', extra_field: 42 });
   });
 });
 

@@ -50,7 +50,7 @@ beforeAll(async () => {
     env['ROLETRAY_CLI_CONFIG']!,
     cliText({
       current: 'legacy',
-      profiles: [{ name: 'legacy', mode: 'AK', access_key_id: 'LTAI5tLegacyKeyId0001', access_key_secret: legacySecret, region_id: 'cn-hangzhou', output_format: 'json', language: 'en' }],
+      profiles: [{ name: 'legacy', mode: 'AK', access_key_id: 'FAKEAKIDLegacyKey0001', access_key_secret: legacySecret, region_id: 'cn-hangzhou', output_format: 'json', language: 'en' }],
       meta_path: '',
     }),
     { mode: 0o600 },

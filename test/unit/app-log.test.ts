@@ -48,11 +48,11 @@ describe('FileLogger redaction', () => {
       Signature: 'unregisteredValue4',
       credentials: { id: 'x', secret: 'unregisteredValue5' },
       SigninToken: 'unregisteredValue6',
-      accessKeyId: 'LTAI5tAccessKeyId',
+      accessKeyId: 'FAKEAKIDAccessKeyId',
     });
     const text = await readLog();
     for (let i = 1; i <= 6; i++) expect(text).not.toContain(`unregisteredValue${i}`);
-    expect(text).toContain('LTAI5tAccessKeyId');
+    expect(text).toContain('FAKEAKIDAccessKeyId');
   });
 
   it('scrubs secret-shaped text even when the value was never registered', async () => {
