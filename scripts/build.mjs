@@ -2,7 +2,7 @@
 // renderer with vite (scripts/build-renderer.mjs). npm packages stay external (resolved from
 // node_modules at run time); keytar is native and electron is provided by the runtime.
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -13,8 +13,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 
 const jobs = [];
 if (want('cli') && existsSync(path.join(root, 'main/cli/index.ts'))) {
-  // code-split chunks have content hashes: start clean so stale chunks do not pile up
-  rmSync(path.join(root, 'dist/cli'), { recursive: true, force: true });
+  // Chunks are content-hashed and never deleted here: a CLI process started before a rebuild
+  // (tests run in parallel) keeps finding the chunks it imports. `rm -rf dist` cleans up.
   jobs.push(
     build({
       ...common,

@@ -19,6 +19,10 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>, opts
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(target, {
+      // proper-lockfile's default throws from a timer, which would crash the app. A lock held past
+      // `stale` (a process stalled for seconds) is taken over by the next writer; the write itself
+      // stays atomic, so nothing here is worth crashing for.
+      onCompromised: () => undefined,
       realpath: false,
       lockfilePath: `${target}.roletray.lock`,
       stale: opts.staleMs ?? 10_000,

@@ -24,6 +24,7 @@ import {
   defaultSessionName,
   parseRoleArn,
 } from './common/validate';
+import type { RoleFormInput } from '../../preload/contract';
 import type { CatalogStore } from './catalog';
 import type { ApplyResult, CliConfigFile, CoalescingConfigWriter, ManagedProfile } from './cli-config';
 import { RoleTrayError, asRoleTrayError, invalid, notFound, registerSecret } from './errors';
@@ -47,18 +48,8 @@ export interface IdentityInput {
   replace?: boolean | undefined;
 }
 
-export interface RoleInput {
-  name: string;
-  arn: string;
-  source: string;
-  profile?: string | undefined;
-  region?: string | undefined;
-  durationSeconds?: number | undefined;
-  sessionName?: string | undefined;
-  externalId?: string | undefined;
-  policy?: string | undefined;
-  accountAlias?: string | undefined;
-}
+/** A role definition as the CLI and the window send it (the IPC contract's type). */
+export type RoleInput = RoleFormInput;
 
 export interface ActivityEntry {
   at: number;
