@@ -1,15 +1,14 @@
 /**
  * Benchmark 3: versus the alternative. The same 100 CLI invocations served by
  *   - RoleTray's External profile: `roletray credential-process <role>` per command, answered
- *     from the session cached in the keychain, and
+ *     from the role's managed StsToken profile (or the keychain-cached session), and
  *   - the aliyun CLI's RamRoleArn mode: AssumeRole on every command, reproduced by a fresh Node
  *     process per command calling AssumeRole through the official @alicloud/sts20150401 client
  *     (bench/children/ramrolearn.ts).
  * Both against the same sandbox STS on loopback; STS calls counted by the sandbox. Interleaved.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { median, ratio, round, runBench, scanForSecrets, type BenchOutput } from './lib/common';
+import { median, ratio, round, runBench, scanForSecrets, type BenchOutput, timedNode } from './lib/common';
 import { USER_AKID, addMe, arnOf, createWorld, localSandbox } from './lib/world';
 
 const QUICK = process.env['ROLETRAY_BENCH_QUICK'] === '1';
@@ -17,18 +16,7 @@ const N = Number(process.env['ROLETRAY_BENCH_N'] ?? (QUICK ? 20 : 100));
 const root = process.env['ROLETRAY_BENCH_ROOT'] ?? process.cwd();
 const cache = process.env['ROLETRAY_BENCH_CACHE'] ?? path.join(root, 'node_modules', '.cache', 'roletray-bench');
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, args, { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ ms: performance.now() - t0, code, out, err }));
-  });
-}
+const run = (args: string[], env: NodeJS.ProcessEnv) => timedNode(args, env, root);
 
 runBench(async (): Promise<BenchOutput> => {
   const sb = await localSandbox();
@@ -52,8 +40,8 @@ runBench(async (): Promise<BenchOutput> => {
       for (const side of i % 2 === 0 ? ['rt', 'alt'] : ['alt', 'rt']) {
         const before = sb.stats.calls['AssumeRole'] ?? 0;
         const r = side === 'rt' ? await run(rtArgs, rtEnv) : await run(altArgs, altEnv);
-        outputs.push(r.out, r.err);
-        if (r.code !== 0 || !r.out.includes('"StsToken"')) throw new Error(`${side} invocation failed (${r.code}): ${r.err.split('\n')[0]}`);
+        outputs.push(r.stdout, r.stderr);
+        if (r.code !== 0 || !r.stdout.includes('"StsToken"')) throw new Error(`${side} invocation failed (${r.code}): ${r.stderr.split('\n')[0]}`);
         const calls = (sb.stats.calls['AssumeRole'] ?? 0) - before;
         if (side === 'rt') {
           rt.push(r.ms);

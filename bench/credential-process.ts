@@ -3,9 +3,8 @@
  * session cached in the real keychain (what the aliyun CLI runs on every command of an External
  * profile), against a bare `node -e 0` on the same machine. Interleaved, median of n each.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { median, percentile, ratio, round, runBench, scanForSecrets, type BenchOutput } from './lib/common';
+import { median, percentile, ratio, round, runBench, scanForSecrets, type BenchOutput, timedNode } from './lib/common';
 import { addMe, arnOf, createWorld, localSandbox } from './lib/world';
 
 const QUICK = process.env['ROLETRAY_BENCH_QUICK'] === '1';
@@ -13,18 +12,7 @@ const N = Number(process.env['ROLETRAY_BENCH_N'] ?? (QUICK ? 10 : 30));
 const WARMUP = 3;
 const root = process.env['ROLETRAY_BENCH_ROOT'] ?? process.cwd();
 
-function timed(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, args, { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ ms: performance.now() - t0, code, stdout, stderr }));
-  });
-}
+const timed = (args: string[], env: NodeJS.ProcessEnv) => timedNode(args, env, root);
 
 runBench(async (): Promise<BenchOutput> => {
   const sb = await localSandbox();
@@ -105,7 +93,7 @@ runBench(async (): Promise<BenchOutput> => {
         },
       ],
       details: { n: N, keychainFloorMs: floor.map((x) => round(x, 2)), roletrayMs: rt.map((x) => round(x, 2)), bareMs: bare.map((x) => round(x, 2)), stsCalls },
-      notes: ['credential-process reads the catalog as plain JSON and the session from the keychain (the fast path), without loading commander, zod or the STS SDK.'],
+      notes: ['credential-process reads the catalog and the role\'s managed StsToken profile as plain JSON (the fast path; the keychain cache is the fallback), without loading keytar, commander, zod or the STS SDK.'],
       secretHits: scan.hits,
       wallMs: 0,
     };

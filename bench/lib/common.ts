@@ -6,6 +6,7 @@
  * each one), so they do not share heaps, timers or keychain connections. A benchmark writes its
  * BenchOutput as JSON to the file named by ROLETRAY_BENCH_OUT.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -38,6 +39,27 @@ export interface BenchOutput {
   /** Secret-scan result of this benchmark's own files and outputs (hits must be 0). */
   secretHits: number;
   wallMs: number;
+}
+
+export interface TimedRun {
+  ms: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `node <args>` in `cwd` and time it from spawn to close (a whole process start-up). */
+export function timedNode(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<TimedRun> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ms: performance.now() - t0, code, stdout, stderr }));
+  });
 }
 
 export function median(xs: readonly number[]): number {

@@ -2,7 +2,8 @@
  * Entry of the `roletray` CLI (bundled to dist/cli/roletray.mjs, started by bin/roletray.mjs).
  *
  * Kept tiny on purpose: the aliyun CLI runs `roletray credential-process <role>` on every call,
- * so that path first tries the keychain-cached session without loading commander, zod or the
+ * so that path first answers from the role's StsToken profile (else the keychain-cached session),
+ * without loading commander, zod or the
  * Alibaba Cloud SDKs. Everything else goes through the full command table (program.ts), which
  * loads only the module of the command that runs.
  */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AppSnapshot, Channel, IdentityView, InvokeMap, Result, RoleView } from '../../preload/contract';
 import { CHANNELS } from '../../preload/contract';
+import { sourceChain } from './common/chain';
 import type { ErrorView, Settings } from './common/model';
 import { parseRoleArn } from './common/validate';
 import { envExports } from './env-export';
@@ -145,7 +146,7 @@ export function createApiBackend(core: Core, hooks: BackendHooks): ApiBackend {
     let sessions: AppSnapshot['sessions'] = [];
     if (cat) {
       try {
-        sessions = await m.status(currentProfile);
+        sessions = await m.status(currentProfile, cat);
       } catch (e) {
         problems.push(asRoleTrayError(e).toView());
       }
@@ -162,12 +163,7 @@ export function createApiBackend(core: Core, hooks: BackendHooks): ApiBackend {
     }));
     const roles: RoleView[] = (cat?.roles ?? []).map((r) => {
       const acct = parseRoleArn(r.arn)?.accountId ?? 'unknown';
-      const chain: string[] = [];
-      let src: string | undefined = r.source;
-      for (let i = 0; src && i < 6; i++) {
-        chain.unshift(src);
-        src = cat?.roles.find((x) => x.name === src)?.source;
-      }
+      const { chain } = sourceChain(cat ?? { identities: [], roles: [] }, r.name);
       return { ...r, policy: r.policy, accountId: acct, accountLabel: r.accountAlias ?? acct, chain };
     });
     return {

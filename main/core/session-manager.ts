@@ -26,6 +26,7 @@ import {
 } from './common/validate';
 import type { RoleFormInput } from '../../preload/contract';
 import type { CatalogStore } from './catalog';
+import { MAX_CHAIN_DEPTH, sourceChain } from './common/chain';
 import type { ApplyResult, CliConfigFile, CoalescingConfigWriter, ManagedProfile } from './cli-config';
 import { RoleTrayError, asRoleTrayError, invalid, notFound, registerSecret } from './errors';
 import { stsEndpointFor } from './paths';
@@ -34,7 +35,6 @@ import type { CallerCredentials, CallerIdentity, Clock, Logger, SecretStore, Sts
 import { silentLogger, systemClock } from './ports';
 
 export { SESSION_ACCOUNT_PREFIX };
-const MAX_CHAIN_DEPTH = 5;
 
 export interface IdentityInput {
   name: string;
@@ -291,13 +291,8 @@ export class SessionManager extends EventEmitter {
   }
 
   private rootIdentity(cat: Catalog, role: Role): Identity {
-    let cur: Role | undefined = role;
-    for (let depth = 0; cur && depth <= MAX_CHAIN_DEPTH; depth++) {
-      const src: string = cur.source;
-      const id = cat.identities.find((i) => i.name === src);
-      if (id) return id;
-      cur = cat.roles.find((r) => r.name === src);
-    }
+    const { identity } = sourceChain(cat, role.name);
+    if (identity) return identity;
     throw notFound(`role "${role.name}" has no identity at the end of its source chain`, 'fix the role source: roletray role add ... --source <identity>');
   }
 
@@ -615,10 +610,10 @@ export class SessionManager extends EventEmitter {
 
   /**
    * Status of every role (reads the keychain cache, so it sees other processes' sessions).
-   * `knownCurrent`: the CLI config's `current` when the caller has just read it (one consistent view).
+   * `knownCurrent` / `knownCatalog`: what the caller has just read (one consistent view, no second read).
    */
-  async status(knownCurrent?: string | null): Promise<SessionView[]> {
-    const cat = await this.catalog();
+  async status(knownCurrent?: string | null, knownCatalog?: Catalog): Promise<SessionView[]> {
+    const cat = knownCatalog ?? (await this.catalog());
     let current: string | undefined;
     if (knownCurrent !== undefined) {
       current = knownCurrent ?? undefined;

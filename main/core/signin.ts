@@ -2,6 +2,7 @@
  * Console sign-in as a role: GetSigninToken with the session's STS credentials, then the Login
  * URL with the destination. The SigninToken lives 30 s and works once: fetched per click.
  */
+import { sourceChain } from './common/chain';
 import type { Site } from './common/model';
 import { isLoopbackHost } from './common/validate';
 import { RoleTrayError } from './errors';
@@ -26,12 +27,7 @@ export async function consoleSigninUrl(manager: SessionManager, roleName: string
   const cat = await manager.catalog();
   const role = cat.roles.find((r) => r.name === roleName);
   if (!role) throw new RoleTrayError('not-found', `no role named "${roleName}"`, { hint: 'list them with: roletray role list' });
-  let src: string = role.source;
-  let identity = cat.identities.find((i) => i.name === src);
-  for (let i = 0; !identity && i < 6; i++) {
-    src = cat.roles.find((r) => r.name === src)?.source ?? '';
-    identity = cat.identities.find((x) => x.name === src);
-  }
+  const { identity } = sourceChain(cat, roleName);
   if (!identity) throw new RoleTrayError('not-found', `role "${roleName}" has no identity at the end of its source chain`);
   if (destination !== undefined) {
     let d: URL;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CatalogStore, parseCatalog } from '../../main/core/catalog';
+import { sourceChain } from '../../main/core/common/chain';
 import { emptyCatalog } from '../../main/core/common/model';
 import {
   checkDuration,
@@ -181,5 +182,24 @@ describe('errors and STS answers', () => {
     expect(envExports(creds, 'cn-hangzhou', 'fish')).toContain(`set -gx ALIBABA_CLOUD_ACCESS_KEY_SECRET 'se\\'cr';`);
     expect(envExports(creds, 'cn-hangzhou', 'powershell')).toContain(`$Env:ALIBABA_CLOUD_ACCESS_KEY_SECRET = 'se''cr'`);
     expect(envExports(creds, 'cn-hangzhou', 'posix')).toContain('ALIBABA_CLOUD_REGION_ID');
+  });
+});
+
+describe('source chain', () => {
+  const id = { name: 'me', accessKeyId: 'FAKEAKID0001', site: 'cn' as const, region: 'cn-hangzhou' };
+  const role = (name: string, source: string) => ({ name, arn: `acs:ram::1234567890123456:role/${name}`, source, profile: name, durationSeconds: 3600 });
+
+  it('walks role -> role -> identity, root first', () => {
+    const cat = { identities: [id], roles: [role('a', 'me'), role('b', 'a'), role('c', 'b')] };
+    expect(sourceChain(cat, 'c')).toEqual({ chain: ['me', 'a', 'b'], identity: id });
+    expect(sourceChain(cat, 'a')).toEqual({ chain: ['me'], identity: id });
+  });
+
+  it('a broken, cyclic or too deep chain has no identity', () => {
+    expect(sourceChain({ identities: [id], roles: [role('a', 'gone')] }, 'a').identity).toBeNull();
+    expect(sourceChain({ identities: [id], roles: [role('a', 'b'), role('b', 'a')] }, 'a').identity).toBeNull();
+    const deep = Array.from({ length: 8 }, (_, i) => role(`r${i}`, i === 0 ? 'me' : `r${i - 1}`));
+    expect(sourceChain({ identities: [id], roles: deep }, 'r7').identity).toBeNull();
+    expect(sourceChain({ identities: [id], roles: deep }, 'r4').identity).toEqual(id);
   });
 });
